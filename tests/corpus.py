@@ -1,0 +1,29 @@
+"""Helpers over ../shared/corpus/finews/MANIFEST.tsv, for tests and benchmarks."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class CorpusPost:
+    filename: str
+    category: str
+    notes: str
+
+    @property
+    def canonical(self) -> bool:
+        """The 78 posts in the exact format the exporter writes."""
+        return "nav:one-line-｜" in self.notes and "empty-title" not in self.notes
+
+
+def manifest_posts(manifest: Path) -> list[CorpusPost]:
+    with manifest.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [
+        CorpusPost(row["filename"], row["category"], row["variant_notes"])
+        for row in rows
+        if not row["filename"].startswith("site/")
+    ]
