@@ -54,3 +54,7 @@ RUN_REPORT_PROGRESS_INTERVAL = 30.0  # seconds between progress lines
 FEED_EXPORT_ENCODING = "utf-8"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
+
+# --- Dates ------------------------------------------------------------------------
+CRAWL_TIME = ""  # ISO 8601; pins "now" for relative dates (tests, replays of old snapshots); empty = now
+DATE_FUTURE_TOLERANCE = 600  # seconds a publication date may lie ahead of the crawl time

@@ -1,0 +1,6 @@
+"""Placeholder: being written."""
+
+
+class ReplayAddon:
+    def update_settings(self, settings):
+        pass

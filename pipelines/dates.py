@@ -1,0 +1,6 @@
+"""Placeholder: being written."""
+
+
+class DateNormalizationPipeline:
+    def process_item(self, item):
+        return item

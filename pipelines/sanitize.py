@@ -1,0 +1,6 @@
+"""Placeholder: being written."""
+
+
+class BodySanitizerPipeline:
+    def process_item(self, item):
+        return item
