@@ -211,6 +211,8 @@ def parse_post(text: str, url: str = "") -> ParsedFile:
         url=url,
         body_source="import",
     )
+    if post.date_raw.strip() in ("", "+0800"):
+        post.date_raw = ""  # the broken post's "date:  +0800": no date at all
     post.date = _parse_date(post.date_raw)
     if post.date is not None and not post.date_raw.rstrip().endswith("+0800"):
         notes.append("date without offset")
