@@ -157,3 +157,5 @@ class RunReport:
         lines.append(f"  requests   {counts['requests']:>6}  replay misses {counts['replay_misses']}")
         lines.append(f"  report: {path}")
         logger.info("\n".join(lines))
+        if self.crawler.settings.getbool("RUN_REPORT_STDOUT"):
+            print("\n".join(lines), flush=True)  # noqa: T201 - the demo command's output

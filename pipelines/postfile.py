@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -40,7 +40,8 @@ DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 _YAML_UNSAFE = re.compile("[^\x09\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _YAML_NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x00": "\\0"}
 # A plain (unquoted) scalar is written only when it cannot be read as anything but itself.
-_PLAIN_SAFE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff\u3400-\u4dbf][0-9A-Za-z_\u3000-\u303f\u4e00-\u9fff\u3400-\u4dbf\uff01-\uff5e]*$")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_PLAIN_SAFE = re.compile(rf"^[0-9A-Za-z{_CJK}][0-9A-Za-z_{_CJK}\u3000-\u303f\uff01-\uff5e]*$")
 LIQUID_MARKUP = re.compile(r"\{\{|\{%")
 
 
@@ -141,8 +142,11 @@ def _parse_date(raw: str) -> datetime | None:
             parsed = datetime.strptime(raw, fmt)
         except ValueError:
             continue
-        # Jekyll reads a date without offset in the site's time zone (Asia/Shanghai).
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=ARCHIVE_TZ)
+        # Jekyll reads front matter with Psych, for which a YAML timestamp without an
+        # offset is UTC, whatever the site's `timezone` (the real mirror shows the 54
+        # posts of the original archive without "+0800" eight hours later than their
+        # text). Read them the way the site showed them, so import and crawl agree.
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
     raise PostFormatError(f"unreadable date {raw!r}")
 
 
@@ -185,8 +189,15 @@ def parse_post(text: str, url: str = "") -> ParsedFile:
         notes.append("no share link")
     section = "\n".join(lines)
 
+    def field_text(key: str) -> str:
+        value = meta.get(key, "")
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    category = field_text("categories") or field_text("category")
     digest: str | None = None
-    if section.startswith("> "):
+    if category != FEED_CATEGORY:
+        body = section  # only rolling-feed posts have the digest slot
+    elif section.startswith("> "):
         first, _, body = section.partition("\n")
         digest = first[2:]
         body = body[1:] if body.startswith("\n") else body
@@ -195,15 +206,11 @@ def parse_post(text: str, url: str = "") -> ParsedFile:
     else:
         body = section
 
-    def field_text(key: str) -> str:
-        value = meta.get(key, "")
-        return " ".join(value) if isinstance(value, list) else str(value)
-
     post = Post(
         id="",
         title=field_text("title"),
         date_raw=field_text("date"),
-        category=field_text("categories") or field_text("category"),
+        category=category,
         tag=field_text("tags") or field_text("tag"),
         body=body,
         digest=digest,

@@ -27,3 +27,15 @@ def manifest_posts(manifest: Path) -> list[CorpusPost]:
         for row in rows
         if not row["filename"].startswith("site/")
     ]
+
+
+def corpus_filenames(predicate=lambda post: True) -> list[str]:
+    """Manifest file names for parametrising at collection time. When the shared corpus
+    is absent this gives one placeholder, whose test then skips (or fails on CI)
+    through ``shared_path``."""
+    from tests.conftest import SHARED_DIR
+
+    manifest = SHARED_DIR / "corpus" / "finews" / "MANIFEST.tsv"
+    if not manifest.exists():
+        return ["<shared corpus missing>"]
+    return [post.filename for post in manifest_posts(manifest) if predicate(post)]

@@ -58,3 +58,20 @@ LOG_LEVEL = "INFO"
 # --- Dates ------------------------------------------------------------------------
 CRAWL_TIME = ""  # ISO 8601; pins "now" for relative dates (tests, replays of old snapshots); empty = now
 DATE_FUTURE_TOLERANCE = 600  # seconds a publication date may lie ahead of the crawl time
+RUN_REPORT_STDOUT = False  # also print the end-of-run summary on stdout (the demo command)
+
+# --- The finews spider ------------------------------------------------------------
+FINEWS_START_URL = "https://finews.withounder.com/"
+INCREMENTAL = True  # skip post pages already archived (or recorded as duplicates) before requesting them
+FOLLOW_SHARE_LINKS = True  # fetch the original article behind each share link when its host is known
+
+# --- EastMoney (the source of the original archive) -------------------------------
+# Endpoints of the last version of the original polling script; `scrapy crawl eastmoney`.
+EASTMONEY_FEED_LIST_URLS = ["http://183.136.162.242/web/webapi?type=102&count=100&newsid=1"]
+EASTMONEY_MEDIA_LIST_URLS = ["http://183.136.162.242/web/webapi?type=45&count=100&newsid=1"]
+EASTMONEY_MARKET_LIST_URLS = [
+    f"http://43.240.125.15:1818/information/newmarket/web/webapi?marketType={market}&count=100"
+    for market in (37, 38, 39)
+]
+EASTMONEY_TEXT_API_URL = "http://choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={info_code}"
+EASTMONEY_SHARE_URL = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode={info_code}"
