@@ -115,6 +115,9 @@ class RunReport:
             "dropped": len(self.dropped),
             "related": len(self.related),
             "found": sum(self.archived.values()) + len(self.duplicates) + len(self.dropped),
+            # Incremental crawls recognise archived posts (and recorded duplicates) before
+            # requesting them: found again, accounted for in an earlier run.
+            "known_skipped": self.stats.get_value("incremental/known_posts_skipped", 0),
             "requests": self.stats.get_value("downloader/request_count", 0),
             "replay_misses": self.stats.get_value("replay/miss", 0),
         }
@@ -152,6 +155,8 @@ class RunReport:
             f"  duplicate  {counts['duplicate']:>6}",
             f"  dropped    {counts['dropped']:>6}",
         ]
+        if counts["known_skipped"]:
+            lines.insert(1, f"  known      {counts['known_skipped']:>6}  (archived before: not fetched again)")
         for why, n in Counter(d["reason"] for d in self.dropped).most_common():
             lines.append(f"    {why}: {n}")
         lines.append(f"  requests   {counts['requests']:>6}  replay misses {counts['replay_misses']}")

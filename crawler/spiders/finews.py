@@ -38,6 +38,7 @@ class FinewsSpider(Spider):
         # -a urls=U1,U2: post pages to archive besides what the site links (one-off runs)
         self.extra_urls = [url.strip() for url in urls.split(",") if url.strip()]
         self.store = None
+        self.known_seen: set[tuple[str, str]] = set()
 
     @property
     def start_url(self) -> str:
@@ -101,7 +102,9 @@ class FinewsSpider(Spider):
         if category:  # a page Jekyll published without front matter has no category
             requests.append(Request(urljoin(self.start_url, f"category/{category}.html"), callback=self.parse_listing))
         if self.store is not None and self.store.is_known(category, post_id):
-            self.crawler.stats.inc_value("incremental/known_posts_skipped")
+            if (category, post_id) not in self.known_seen:  # count each post once, however often linked
+                self.known_seen.add((category, post_id))
+                self.crawler.stats.inc_value("incremental/known_posts_skipped")
         else:
             requests.append(Request(url, callback=self.parse_post))
         return requests
