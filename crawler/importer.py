@@ -76,7 +76,8 @@ class Command(ScrapyCommand):
         self.crawler_process.start()
         report = json.loads(Path(crawler.stats.get_value("run/report")).read_text(encoding="utf-8"))
         archived = report["counts"]["archived"]
-        print(f"imported   {archived['new'] + archived['updated']} (new {archived['new']}, updated {archived['updated']})")
+        imported = archived["new"] + archived["updated"]
+        print(f"imported   {imported} (new {archived['new']}, updated {archived['updated']})")
         print(f"unchanged  {archived['unchanged']}")
         print(f"duplicate  {report['counts']['duplicate']}")
         for dup in report["duplicates"]:

@@ -28,7 +28,9 @@ def category_slug(media_name: str, overrides: Mapping[str, str] | None = None) -
 
     Characters that cannot stand in a category slug (spaces, punctuation) are removed:
     ``21世纪经济报道 21财经APP`` gives ``21shijijingjibaodao21caijingAPP``, where the
-    original rule kept a space that Jekyll would have read as two categories.
+    original rule kept a space that Jekyll would have read as two categories, and
+    ``上海证券报·中国证券网`` loses its ``·``. ``CATEGORY_SLUG_OVERRIDES`` spells any
+    name otherwise.
     """
     name = media_name.strip()
     if overrides and name in overrides:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import yaml
@@ -146,7 +146,7 @@ def _parse_date(raw: str) -> datetime | None:
         # offset is UTC, whatever the site's `timezone` (the real mirror shows the 54
         # posts of the original archive without "+0800" eight hours later than their
         # text). Read them the way the site showed them, so import and crawl agree.
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     raise PostFormatError(f"unreadable date {raw!r}")
 
 

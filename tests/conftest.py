@@ -7,6 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests do file I/O and run on a busy 2-core CI machine: no per-example deadline.
+settings.register_profile("finews", deadline=None)
+settings.load_profile("finews")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(os.environ.get("FINEWS_SHARED_DIR", REPO_ROOT.parent / "shared"))

@@ -18,7 +18,7 @@ request, and a category listing that shows only known posts ends its pagination.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
@@ -114,7 +114,7 @@ class FinewsSpider(Spider):
         if isinstance(post, NotAPost):
             report_drop(self.crawler, response.url, post.reason, post.detail)
             return
-        post.crawled_at = datetime.now(timezone.utc)
+        post.crawled_at = datetime.now(UTC)
         request = share_link_request(post.share_url, self.settings, {"post": post}) if self.follow_share_links else None
         if request is None:
             yield self.with_body_source(post, "mirror")

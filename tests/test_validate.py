@@ -1,0 +1,126 @@
+"""Validation and sanitising: what cannot make a whole, safe post is dropped with a
+reason; bodies are cleaned only when something in them is unsafe."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scrapy.utils.test import get_crawler
+
+from crawler.items import Post
+from pipelines.export import JekyllPostExporter
+from pipelines.outcomes import PostDropped
+from pipelines.sanitize import BodySanitizerPipeline, is_unsafe, sanitize_html
+from pipelines.validate import ValidationPipeline, problems
+from tests.conftest import shared_path
+
+CST = timezone(timedelta(hours=8))
+
+
+def _post(**fields) -> Post:
+    defaults = dict(
+        id="NW202601052234253198", title="示例标题", date=datetime(2026, 1, 5, 6, 53, 37, tzinfo=CST),
+        category="shanghaizhengquanbao", tag="上海证券报新闻", body="<p>示例正文。</p>",
+        share_url="http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202601052234253198",
+        url="https://demo.finews.invalid/a.html",
+    )  # fmt: skip
+    defaults.update(fields)
+    return Post(**defaults)
+
+
+def test_a_whole_post_passes():
+    assert problems(_post()) is None
+
+
+def test_missing_fields_are_named():
+    assert problems(_post(title=" ", date=None, body="")) == ("missing-fields", "missing title, date, body")
+
+
+def test_a_feed_post_with_only_a_digest_passes():
+    assert problems(_post(category="emnews", tag="东财滚动新闻", body="", digest="摘要")) is None
+
+
+@pytest.mark.parametrize("post_id", ["../x", "a/b", "a\x00b", ".hidden", "a b", "x" * 129, "..", "名字"])
+def test_unsafe_ids_are_dropped(post_id):
+    assert problems(_post(id=post_id))[0] == "unsafe-id"
+
+
+@pytest.mark.parametrize("category", ["Ab cd", "../x", "a-b", "news/x"])
+def test_unsafe_categories_are_dropped(category):
+    assert problems(_post(category=category))[0] == "unsafe-category"
+
+
+def test_share_url_must_be_one_url():
+    assert problems(_post(share_url="http://x.invalid/a b"))[0] == "bad-share-url"
+    assert problems(_post(share_url="")) is None  # the broken post's "<>": allowed, as the original wrote it
+
+
+def test_pipeline_raises_with_url_and_reason():
+    with pytest.raises(PostDropped) as dropped:
+        ValidationPipeline().process_item(_post(title=""))
+    assert (dropped.value.reason, dropped.value.url) == ("missing-fields", "https://demo.finews.invalid/a.html")
+    assert str(dropped.value) == "missing-fields: missing title <https://demo.finews.invalid/a.html>"
+
+
+@given(post_id=st.text(max_size=40))
+def test_any_id_is_refused_or_stays_inside_posts(post_id):
+    """Validation then export: an id either is dropped or names a file in _posts/."""
+    post = _post(id=post_id)
+    if problems(post) is not None:
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        archive = Path(folder)
+        crawler = get_crawler(settings_dict={"ARCHIVE_DIR": folder})
+        crawler.stats.open_spider()
+        exporter = JekyllPostExporter.from_crawler(crawler)
+        exporter.open_spider()
+        exporter.process_item(post)
+        assert [p.parent for p in archive.rglob("*.md")] == [archive / "_posts"]
+
+
+# --- sanitising ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "markup",
+    ['<p>a<script>alert(1)</script></p>', '<p onclick="x()">a</p>', '<a href="javascript:x()">a</a>',
+     '<iframe src="http://x.invalid"></iframe>', '<img src=x onerror=alert(1)>'],
+)  # fmt: skip
+def test_unsafe_markup_is_detected_and_removed(markup):
+    assert is_unsafe(markup)
+    assert not is_unsafe(sanitize_html(markup))
+
+
+def test_clean_keeps_the_markup_posts_use():
+    dirty = '<p class="em_media">（文章来源：测试）</p><center><img src="http://x.invalid/a.png" width="5"></center>' \
+        '<strong>重点</strong><script>x</script>'
+    assert sanitize_html(dirty) == (
+        '<p class="em_media">（文章来源：测试）</p><center><img src="http://x.invalid/a.png" width="5"></center>'
+        "<strong>重点</strong>"
+    )
+
+
+def test_safe_bodies_are_left_byte_for_byte():
+    body = '<p>行情<br /><span web="1" data-code="1,600000">浦发</span></p><!-- EM_StockImg_Start -->'
+    assert sanitize_html(body) == body
+
+
+def test_no_corpus_post_needs_cleaning():
+    from pipelines.postfile import read_post_file
+
+    posts = sorted(shared_path("finews", "posts").glob("*.md"))
+    assert len(posts) == 153
+    assert [p.name for p in posts if is_unsafe(read_post_file(p).post.body)] == []
+
+
+def test_pipeline_cleans_body_and_counts_it():
+    crawler = get_crawler()
+    crawler.stats.open_spider()
+    pipeline = BodySanitizerPipeline.from_crawler(crawler)
+    post = pipeline.process_item(_post(body="<p>a</p><script>b</script>"))
+    assert post.body == "<p>a</p>"
+    assert crawler.stats.get_value("sanitized/body") == 1
