@@ -1,4 +1,5 @@
-"""The posts of the demo snapshot (``seeds/demo/demo.finews.invalid``).
+"""The posts of the demo snapshot ``seeds/demo/``: the demo site and the originals
+behind its share links.
 
 Every word here was written for this project: the companies are invented, and so are
 the figures. The posts have the shape of the real archive's: media posts ``NW`` + an
@@ -8,8 +9,9 @@ posts (``emnews``) the bare code with a ``finance.eastmoney.com/a/`` link and a 
 
 Deliberate features, named below: a related pair (one article in the feed and in its
 media category), a duplicate pair (one article posted twice in one category under two
-ids), a body with Liquid-looking text, and one broken post file (a blank line before its
-front matter) that Jekyll publishes as raw text.
+ids), a body with Liquid-looking text, one broken post file (a blank line before its
+front matter) that Jekyll publishes as raw text, and one post whose original article is
+missing upstream (every other share link has its answer in the snapshot).
 """
 
 from __future__ import annotations
@@ -104,6 +106,12 @@ _DUPLICATE_PARAGRAPHS = [
 # --- Liquid-looking text in a body: published as text, never executed ----------------
 LIQUID_CODE = "202603063650102287"
 LIQUID_TEXT = "{{ 价格 }}"
+
+# --- The post whose original article is missing upstream ---------------------------
+# The snapshot holds the original of every other post (the text API on
+# choicewzp1.eastmoney.com, article pages on finance.eastmoney.com); this one's share
+# link is a replay miss, so the crawl keeps the mirror's copy.
+NO_UPSTREAM_ID = "NW202603033616953387"
 
 # --- The broken post: a blank line before its front matter --------------------------
 BROKEN_POST = feed_post(
@@ -374,3 +382,5 @@ LIQUID_POST_ID = f"NW{LIQUID_CODE}"
 EXPECTED_ARCHIVED = len(POSTS) - 1  # every post but one of the duplicate pair
 EXPECTED_DUPLICATES = 1
 EXPECTED_DROPPED = 1  # the broken post: no title or date Jekyll could read
+EXPECTED_UPSTREAM = len(POSTS) - 1  # share links answered by the original (body_source/upstream)
+EXPECTED_REPLAY_MISSES = 1  # the share link of NO_UPSTREAM_ID

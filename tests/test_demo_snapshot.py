@@ -1,8 +1,10 @@
-"""The demo snapshot (seeds/demo/demo.finews.invalid) is complete, consistent with the
-invented posts of seeds/demo_posts.py, and exactly what seeds/build_demo.py builds."""
+"""The demo snapshot (seeds/demo: the site demo.finews.invalid and the originals behind
+its share links) is complete, consistent with the invented posts of seeds/demo_posts.py,
+exactly what seeds/build_demo.py builds, and crawls into the canonical post files."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -11,10 +13,25 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import lxml.html
 import pytest
+from scrapy import Request
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
 
+from crawler.eastmoney import apply_upstream
+from crawler.replay import FolderSnapshot
+from crawler.settings.base import ARCHIVE_SITE_URL
 from crawler.slugs import FEED_TAG, category_slug, media_tag
-from pipelines.postfile import FEED_CATEGORY, parse_post, render_post
-from seeds.build_demo import SNAPSHOT_DIR, broken_page_path, build_demo, find_jekyll
+from pipelines.postfile import FEED_CATEGORY, parse_post, post_filename, read_post_file, render_post
+from seeds.build_demo import (
+    DEMO_DIR,
+    SNAPSHOT_DIR,
+    SNAPSHOT_HOSTS,
+    broken_page_path,
+    build_demo,
+    find_jekyll,
+    upstream_file,
+    upstream_url,
+)
 from seeds.demo_posts import (
     BROKEN_POST,
     BUILD_TIME,
@@ -22,22 +39,28 @@ from seeds.demo_posts import (
     EXPECTED_ARCHIVED,
     EXPECTED_DROPPED,
     EXPECTED_DUPLICATES,
+    EXPECTED_REPLAY_MISSES,
+    EXPECTED_UPSTREAM,
     HOST,
     LIQUID_POST_ID,
     LIQUID_TEXT,
     MEDIA,
+    NO_UPSTREAM_ID,
     POSTS,
     RELATED_IDS,
     SITE_URL,
     page_path,
 )
+from tests.crawl import run_scrapy
 
-SEEDS_DIR = SNAPSHOT_DIR.parents[1]
+SEEDS_DIR = DEMO_DIR.parent
 BASE_URL = f"https://{HOST}/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 POSTS_BY_ID = {post.id: post for post in POSTS}
 MEDIA_POSTS = [post for post in POSTS if post.category != FEED_CATEGORY]
+MEDIA_BY_ID = {post.id: post for post in MEDIA_POSTS}
 FEED_POSTS = [post for post in POSTS if post.category == FEED_CATEGORY]
+UPSTREAM_POSTS = [post for post in POSTS if post.id != NO_UPSTREAM_ID]
 
 
 def snapshot_file(relative: str) -> Path:
@@ -75,6 +98,7 @@ def test_counts():
     ]  # fmt: skip
     assert len(POSTS_BY_ID) == len(POSTS)  # ids are unique
     assert (EXPECTED_ARCHIVED, EXPECTED_DUPLICATES, EXPECTED_DROPPED) == (30, 1, 1)
+    assert (EXPECTED_UPSTREAM, EXPECTED_REPLAY_MISSES) == (30, 1)
 
 
 def test_media_posts_have_real_shapes():
@@ -134,6 +158,10 @@ def test_deliberate_features():
     assert LIQUID_TEXT in liquid.body
     assert "render_with_liquid: false" in render_post(liquid, SITE_URL)
 
+    # The post without an original is none of the other features' posts.
+    assert NO_UPSTREAM_ID in MEDIA_BY_ID
+    assert NO_UPSTREAM_ID not in {*RELATED_IDS, *DUPLICATE_IDS, LIQUID_POST_ID}
+
 
 # --- The built snapshot ---------------------------------------------------------------
 
@@ -145,6 +173,44 @@ def test_snapshot_holds_exactly_the_expected_files():
     expected |= {"index.html", "emnews/index.html", "feed.xml", broken_page_path()}
     assert snapshot_files(SNAPSHOT_DIR) == sorted(expected)
     assert len(expected) == 41
+
+
+def test_snapshot_holds_the_original_of_every_post_but_one():
+    assert SNAPSHOT_HOSTS == (HOST, "choicewzp1.eastmoney.com", "finance.eastmoney.com")
+    assert sorted(path.name for path in DEMO_DIR.iterdir()) == sorted(SNAPSHOT_HOSTS)
+    upstream = [path for path in snapshot_files(DEMO_DIR) if not path.startswith(f"{HOST}/")]
+    assert upstream == sorted(
+        [f"choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={post.id}" for post in MEDIA_POSTS if post.id != NO_UPSTREAM_ID]
+        + [f"finance.eastmoney.com/a/{post.id}.html" for post in FEED_POSTS]
+    )  # fmt: skip
+    assert len(upstream) == 24 + 6
+    assert [str(upstream_file(post)) for post in UPSTREAM_POSTS] == [
+        upstream_url(post).split("://", 1)[1] for post in UPSTREAM_POSTS
+    ]
+    assert FolderSnapshot(DEMO_DIR).lookup(upstream_url(MEDIA_BY_ID[NO_UPSTREAM_ID])) is None
+
+
+def replayed(url: str):
+    """The response the replay handler gives for ``url`` (crawler.replay's own lookup)."""
+    stored = FolderSnapshot(DEMO_DIR).lookup(url)
+    assert stored is not None, url
+    headers = Headers()
+    for name, value in stored.headers:
+        headers.appendlist(name, value)
+    response_class = responsetypes.from_args(headers=headers, url=url, body=stored.body)
+    return response_class(url=url, status=stored.status, headers=headers, body=stored.body, request=Request(url))
+
+
+def test_every_original_gives_back_its_demo_post():
+    """apply_upstream, as the finews spider calls it, takes each original's body (and a
+    feed post's digest from the article page) exactly as the demo post has them."""
+    for post in UPSTREAM_POSTS:
+        mirror_copy = dataclasses.replace(post, body="<p>镜像</p>", digest=None if post.digest is None else "")
+        upstream = apply_upstream(mirror_copy, replayed(upstream_url(post)))
+        assert upstream is not None, post.id
+        assert (upstream.body, upstream.digest, upstream.body_source) == (post.body, post.digest, "upstream"), post.id
+        expected_extractor = "eastmoney-text-api" if post.category != FEED_CATEGORY else "eastmoney-article-page"
+        assert upstream.extractor == expected_extractor
 
 
 def test_every_post_page_shows_its_post():
@@ -226,7 +292,56 @@ def test_rebuild_reproduces_the_committed_snapshot(tmp_path):
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    rebuilt = build_demo(tmp_path / HOST)
-    assert snapshot_files(rebuilt) == snapshot_files(SNAPSHOT_DIR)
-    for relative in snapshot_files(SNAPSHOT_DIR):
-        assert (rebuilt / relative).read_bytes() == snapshot_file(relative).read_bytes(), relative
+    rebuilt = build_demo(tmp_path / "demo")
+    assert snapshot_files(rebuilt) == snapshot_files(DEMO_DIR)
+    for relative in snapshot_files(DEMO_DIR):
+        assert (rebuilt / relative).read_bytes() == (DEMO_DIR / relative).read_bytes(), relative
+
+
+# --- Crawling it (the committed snapshot: no Jekyll needed) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_crawl(tmp_path_factory):
+    """``make demo`` into a fresh archive: the run report, the stats and the archive."""
+    archive = tmp_path_factory.mktemp("demo-archive")
+    done = run_scrapy(
+        "crawl", "finews", "-a", f"start_url={BASE_URL}",
+        "-s", f"REPLAY_SOURCE={DEMO_DIR}", "-s", f"ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=INFO",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats_dump = done.stderr.rpartition("Dumping Scrapy stats:")[2]
+    stats = {name: int(value) for name, value in re.findall(r"'([\w/.-]+)': (\d+)", stats_dump)}
+    return done.report(archive), stats, archive
+
+
+def test_demo_crawl_counts(demo_crawl):
+    report, stats, _ = demo_crawl
+    counts = report["counts"]
+    assert counts["archived"] == {"new": EXPECTED_ARCHIVED, "updated": 0, "unchanged": 0}
+    assert (counts["found"], counts["duplicate"], counts["dropped"], counts["related"]) == (32, 1, 1, 1)
+    assert counts["replay_misses"] == EXPECTED_REPLAY_MISSES
+    assert [(d["kind"], {d["id"], d["of"]}) for d in report["duplicates"]] == [("same-body", set(DUPLICATE_IDS))]
+    assert [d["reason"] for d in report["dropped"]] == ["raw-front-matter"]
+    assert (stats["body_source/upstream"], stats["body_source/mirror"]) == (EXPECTED_UPSTREAM, 1)
+    assert (stats["upstream/failed"], stats["replay/miss"], stats["replay/hit"]) == (1, 1, 71)
+    assert "upstream/incomplete" not in stats
+
+
+def test_demo_crawl_writes_the_canonical_post_files(demo_crawl):
+    """A post whose original answered is archived exactly as the canonical post file of
+    the demo post; the one without keeps the mirror's copy (Jekyll's paragraph breaks)."""
+    report, _, archive = demo_crawl
+    dropped_duplicate = {d["id"] for d in report["duplicates"]}
+    archived = sorted(path.name for path in (archive / "_posts").glob("*.md"))
+    assert archived == sorted(post_filename(post) for post in POSTS if post.id not in dropped_duplicate)
+    for post in UPSTREAM_POSTS:
+        if post.id not in dropped_duplicate:
+            written = (archive / "_posts" / post_filename(post)).read_text(encoding="utf-8")
+            assert written == render_post(post, ARCHIVE_SITE_URL), post.id
+    no_upstream = MEDIA_BY_ID[NO_UPSTREAM_ID]
+    mirror_copy = read_post_file(archive / "_posts" / post_filename(no_upstream)).post
+    assert mirror_copy.body == no_upstream.body.replace("</p><p", "</p>\n<p")
+    assert render_post(mirror_copy, ARCHIVE_SITE_URL) == render_post(
+        dataclasses.replace(no_upstream, body=mirror_copy.body), ARCHIVE_SITE_URL
+    )
