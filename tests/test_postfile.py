@@ -3,14 +3,13 @@ its variants, and safe YAML for any title."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.items import Post
 from pipelines.postfile import (
     id_from_filename,
     nav_line,
@@ -21,32 +20,19 @@ from pipelines.postfile import (
 )
 from tests.conftest import shared_path
 from tests.corpus import corpus_filenames, manifest_posts
-
-CST = timezone(timedelta(hours=8))
+from tests.factories import make_post
 
 
 def _corpus():
     return manifest_posts(shared_path("finews", "MANIFEST.tsv"))
 
 
-def _post(**fields) -> Post:
-    defaults = dict(
-        id="NW202601052234253198",
-        title="示例标题",
-        date=datetime(2026, 1, 5, 6, 53, 37, tzinfo=CST),
-        category="shanghaizhengquanbao",
-        tag="上海证券报新闻",
-        body="<p>示例正文。</p>",
-        share_url="http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202601052234253198",
-    )
-    defaults.update(fields)
-    return Post(**defaults)
 
 
 # --- the exact format ------------------------------------------------------------------
 
 def test_media_post_renders_the_seed_format():
-    assert render_post(_post()) == (
+    assert render_post(make_post()) == (
         "---\n"
         "layout: post\n"
         'title: "示例标题"\n'
@@ -63,20 +49,20 @@ def test_media_post_renders_the_seed_format():
 
 
 def test_feed_post_with_digest_opens_with_a_quote_line():
-    text = render_post(_post(category="emnews", tag="东财滚动新闻", digest="摘要。"))
+    text = render_post(make_post(category="emnews", tag="东财滚动新闻", digest="摘要。"))
     assert "---\n> 摘要。\n\n<p>示例正文。</p>\n\n<" in text
     assert text.endswith("[返回东财滚动新闻](//finews.withounder.com/emnews/)｜[返回首页](//finews.withounder.com/)")
 
 
 def test_feed_post_without_digest_opens_with_a_blank_line():
-    text = render_post(_post(category="emnews", tag="东财滚动新闻", digest=""))
+    text = render_post(make_post(category="emnews", tag="东财滚动新闻", digest=""))
     assert "---\n\n<p>示例正文。</p>\n\n<" in text
 
 
 def test_date_is_written_in_beijing_time():
     utc = datetime(2026, 1, 4, 22, 53, 37, tzinfo=UTC)
-    assert "date: 2026-01-05 06:53:37 +0800\n" in render_post(_post(date=utc))
-    assert post_filename(_post(date=utc)) == "2026-01-05-NW202601052234253198.md"
+    assert "date: 2026-01-05 06:53:37 +0800\n" in render_post(make_post(date=utc))
+    assert post_filename(make_post(date=utc)) == "2026-01-05-NW202601052234253198.md"
 
 
 def test_nav_line_follows_the_site_url_setting():
@@ -86,7 +72,7 @@ def test_nav_line_follows_the_site_url_setting():
 
 
 def test_no_newline_at_end_of_file():
-    assert not render_post(_post()).endswith("\n")
+    assert not render_post(make_post()).endswith("\n")
 
 
 def test_id_from_filename():
@@ -152,7 +138,7 @@ def _front_matter(text: str) -> dict:
 
 @given(title=st.text(), category=st.text(min_size=1), tag=st.text(min_size=1))
 def test_front_matter_round_trips_any_strings(title, category, tag):
-    loaded = _front_matter(render_post(_post(title=title, category=category, tag=tag)))
+    loaded = _front_matter(render_post(make_post(title=title, category=category, tag=tag)))
     assert loaded["title"] == title
     assert str(loaded["categories"]) == category
     assert str(loaded["tags"]) == tag
@@ -164,11 +150,11 @@ def test_front_matter_round_trips_any_strings(title, category, tag):
     ['say "hi"', "back\\slash", "a: b", "line\nbreak", "---", "emoji 📈", "ctl\x01\x7f\x85\u2028", "# not a comment"],
 )
 def test_awkward_titles_round_trip(title):
-    assert _front_matter(render_post(_post(title=title)))["title"] == title
-    assert parse_post(render_post(_post(title=title))).post.title == title
+    assert _front_matter(render_post(make_post(title=title)))["title"] == title
+    assert parse_post(render_post(make_post(title=title))).post.title == title
 
 
 def test_liquid_in_body_turns_liquid_off_for_that_post_only():
-    assert "render_with_liquid: false\n---\n" in render_post(_post(body="<p>{{ site.title }}</p>"))
-    assert "render_with_liquid" not in render_post(_post())
-    assert parse_post(render_post(_post(body="<p>{% raw %}</p>"))).post.body == "<p>{% raw %}</p>"
+    assert "render_with_liquid: false\n---\n" in render_post(make_post(body="<p>{{ site.title }}</p>"))
+    assert "render_with_liquid" not in render_post(make_post())
+    assert parse_post(render_post(make_post(body="<p>{% raw %}</p>"))).post.body == "<p>{% raw %}</p>"

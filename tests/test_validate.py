@@ -4,7 +4,6 @@ reason; bodies are cleaned only when something in them is unsafe."""
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -12,65 +11,52 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scrapy.utils.test import get_crawler
 
-from crawler.items import Post
 from pipelines.export import JekyllPostExporter
 from pipelines.outcomes import PostDropped
 from pipelines.sanitize import BodySanitizerPipeline, is_unsafe, sanitize_html
 from pipelines.validate import ValidationPipeline, problems
 from tests.conftest import shared_path
-
-CST = timezone(timedelta(hours=8))
-
-
-def _post(**fields) -> Post:
-    defaults = dict(
-        id="NW202601052234253198", title="示例标题", date=datetime(2026, 1, 5, 6, 53, 37, tzinfo=CST),
-        category="shanghaizhengquanbao", tag="上海证券报新闻", body="<p>示例正文。</p>",
-        share_url="http://finews.zning.xyz/html_News/NewsShare.html?infoCode=NW202601052234253198",
-        url="https://demo.finews.invalid/a.html",
-    )  # fmt: skip
-    defaults.update(fields)
-    return Post(**defaults)
+from tests.factories import make_post
 
 
 def test_a_whole_post_passes():
-    assert problems(_post()) is None
+    assert problems(make_post()) is None
 
 
 def test_missing_fields_are_named():
-    assert problems(_post(title=" ", date=None, body="")) == ("missing-fields", "missing title, date, body")
+    assert problems(make_post(title=" ", date=None, body="")) == ("missing-fields", "missing title, date, body")
 
 
 def test_a_feed_post_with_only_a_digest_passes():
-    assert problems(_post(category="emnews", tag="东财滚动新闻", body="", digest="摘要")) is None
+    assert problems(make_post(category="emnews", tag="东财滚动新闻", body="", digest="摘要")) is None
 
 
 @pytest.mark.parametrize("post_id", ["../x", "a/b", "a\x00b", ".hidden", "a b", "x" * 129, "..", "名字"])
 def test_unsafe_ids_are_dropped(post_id):
-    assert problems(_post(id=post_id))[0] == "unsafe-id"
+    assert problems(make_post(id=post_id))[0] == "unsafe-id"
 
 
 @pytest.mark.parametrize("category", ["Ab cd", "../x", "a-b", "news/x"])
 def test_unsafe_categories_are_dropped(category):
-    assert problems(_post(category=category))[0] == "unsafe-category"
+    assert problems(make_post(category=category))[0] == "unsafe-category"
 
 
 def test_share_url_must_be_one_url():
-    assert problems(_post(share_url="http://x.invalid/a b"))[0] == "bad-share-url"
-    assert problems(_post(share_url="")) is None  # the broken post's "<>": allowed, as the original wrote it
+    assert problems(make_post(share_url="http://x.invalid/a b"))[0] == "bad-share-url"
+    assert problems(make_post(share_url="")) is None  # the broken post's "<>": allowed, as the original wrote it
 
 
 def test_pipeline_raises_with_url_and_reason():
     with pytest.raises(PostDropped) as dropped:
-        ValidationPipeline().process_item(_post(title=""))
-    assert (dropped.value.reason, dropped.value.url) == ("missing-fields", "https://demo.finews.invalid/a.html")
-    assert str(dropped.value) == "missing-fields: missing title <https://demo.finews.invalid/a.html>"
+        ValidationPipeline().process_item(make_post(title=""))
+    assert (dropped.value.reason, dropped.value.url) == ("missing-fields", "https://demo.finews.invalid/shanghaizhengquanbao/2026/01/05/NW202601052234253198.html")
+    assert str(dropped.value) == "missing-fields: missing title <https://demo.finews.invalid/shanghaizhengquanbao/2026/01/05/NW202601052234253198.html>"
 
 
 @given(post_id=st.text(max_size=40))
 def test_any_id_is_refused_or_stays_inside_posts(post_id):
     """Validation then export: an id either is dropped or names a file in _posts/."""
-    post = _post(id=post_id)
+    post = make_post(id=post_id)
     if problems(post) is not None:
         return
     with tempfile.TemporaryDirectory() as folder:
@@ -121,6 +107,6 @@ def test_pipeline_cleans_body_and_counts_it():
     crawler = get_crawler()
     crawler.stats.open_spider()
     pipeline = BodySanitizerPipeline.from_crawler(crawler)
-    post = pipeline.process_item(_post(body="<p>a</p><script>b</script>"))
+    post = pipeline.process_item(make_post(body="<p>a</p><script>b</script>"))
     assert post.body == "<p>a</p>"
     assert crawler.stats.get_value("sanitized/body") == 1
