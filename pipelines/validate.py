@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from crawler.encoding import looks_garbled
 from pipelines.outcomes import PostDropped
 
 # Ids and categories become file and folder names and URL segments: keep them to
@@ -16,7 +17,7 @@ SAFE_CATEGORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{0,127}$")
 SAFE_SHARE_URL = re.compile(r"^(https?:)?//[^\s<>\"]+$")
 
 
-def problems(post) -> tuple[str, str] | None:
+def problems(post, max_replacement_chars: int = 0) -> tuple[str, str] | None:
     """``(reason, detail)`` of the first thing that makes ``post`` unarchivable, or None."""
     missing = [
         name
@@ -40,12 +41,24 @@ def problems(post) -> tuple[str, str] | None:
         return "bad-share-url", f"share URL {post.share_url!r} is not a single http(s) URL"
     if post.date.tzinfo is None:
         return "naive-date", f"date {post.date.isoformat()} has no time zone"
+    for name in ("title", "digest", "body"):
+        # A page decoded with the wrong charset: archiving it would publish mojibake.
+        garbled = looks_garbled(getattr(post, name) or "", max_replacement_chars)
+        if garbled:
+            return "garbled-text", f"{name} looks wrongly decoded ({garbled})"
     return None
 
 
 class ValidationPipeline:
+    def __init__(self, max_replacement_chars: int = 0):
+        self.max_replacement_chars = max_replacement_chars
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getint("MAX_REPLACEMENT_CHARS", 0))
+
     def process_item(self, post, spider=None):
-        problem = problems(post)
+        problem = problems(post, self.max_replacement_chars)
         if problem:
             reason, detail = problem
             raise PostDropped(reason, detail, post.url)

@@ -46,6 +46,20 @@ def test_share_url_must_be_one_url():
     assert problems(make_post(share_url="")) is None  # the broken post's "<>": allowed, as the original wrote it
 
 
+@pytest.mark.parametrize(
+    ("field", "text", "why"),
+    [("title", "中国证券报：市场上涨，成交量放大".encode().decode("gb18030", errors="replace"), "gb-mojibake"),
+     ("body", "<p>" + "中国证券报：市场".encode().decode("latin-1") + "</p>", "latin-mojibake"),
+     ("body", "<p>市场\ufffd上涨</p>", "replacement-character")],
+)
+def test_garbled_text_is_dropped(field, text, why):
+    assert problems(make_post(**{field: text})) == ("garbled-text", f"{field} looks wrongly decoded ({why})")
+
+
+def test_a_few_replacement_characters_can_be_allowed():
+    assert problems(make_post(body="<p>市场\ufffd上涨</p>"), max_replacement_chars=1) is None
+
+
 def test_pipeline_raises_with_url_and_reason():
     with pytest.raises(PostDropped) as dropped:
         ValidationPipeline().process_item(make_post(title=""))

@@ -75,3 +75,9 @@ EASTMONEY_MARKET_LIST_URLS = [
 ]
 EASTMONEY_TEXT_API_URL = "http://choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={info_code}"
 EASTMONEY_SHARE_URL = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode={info_code}"
+
+# --- Other sites (profiles in seeds/sites/) ---------------------------------------
+SITE_PROFILES_DIR = ""  # empty = seeds/sites of this checkout; set it when installed without the repo
+SITE_MAX_LISTING_PAGES = 20  # pagination depth per listing
+GENERIC_EXTRACTOR = "fallback"  # pages without a profile: "fallback", "trafilatura" (if installed) or "auto"
+MAX_REPLACEMENT_CHARS = 0  # U+FFFD a post may carry before it is dropped as wrongly decoded
