@@ -119,6 +119,8 @@ class FinewsSpider(Spider):
         if request is None:
             yield self.with_body_source(post, "mirror")
             return
+        # The post rides in the request: if the duplicate filter dropped a share link
+        # two posts have in common, the second post would vanish without a trace.
         yield request.replace(callback=self.parse_upstream, errback=self.upstream_failed, dont_filter=True)
 
     def parse_upstream(self, response):
