@@ -5,6 +5,7 @@ from __future__ import annotations
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.report import post_dropped
 from crawler.spiders.finews import FinewsSpider
 
 SITE = "https://demo.finews.invalid"
@@ -82,3 +83,19 @@ def test_links_to_other_hosts_are_not_followed():
 def test_a_post_without_category_gets_no_category_page():
     requests = _spider().post_requests(f"{SITE}/2026/03/06/202603063652204418.html")
     assert _urls(requests) == [f"{SITE}/2026/03/06/202603063652204418.html"]
+
+
+def test_a_post_page_that_cannot_be_fetched_is_reported_as_dropped():
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    spider = _spider()
+    request = spider.post_requests(f"{SITE}/cailianshe/2026/03/02/NW202603020000000001.html")[-1]
+    response = HtmlResponse(url=request.url, status=404, body=b"", request=request)
+    dropped = []
+    spider.crawler.signals.connect(lambda **kw: dropped.append(kw), signal=post_dropped, weak=False)
+    failure = Failure(HttpError(response, "Ignoring non-200 response"))
+    failure.request = request  # as Scrapy's scraper sets it
+    request.errback(failure)
+    assert [(d["url"], d["reason"]) for d in dropped] == [(request.url, "fetch-failed")]
+    assert spider.crawler.stats.get_value("dropped/fetch-failed") == 1

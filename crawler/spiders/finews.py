@@ -51,12 +51,12 @@ class FinewsSpider(Spider):
         self.follow_share_links = settings.getbool("FOLLOW_SHARE_LINKS", True)
         if self.incremental:
             self.store = open_store(settings)
-        yield Request(self.start_url, callback=self.parse_listing)
-        yield Request(urljoin(self.start_url, "emnews/"), callback=self.parse_listing)
+        yield self.listing_request(self.start_url)
+        yield self.listing_request(urljoin(self.start_url, "emnews/"))
         # The feed is optional: a site without one answers 404, which is no loss.
         yield Request(urljoin(self.start_url, "feed.xml"), callback=self.parse_feed, errback=self.feed_missing)
         for url in self.extra_urls:
-            yield Request(url, callback=self.parse_post)
+            yield Request(url, callback=self.parse_post, errback=self.post_failed)
 
     def closed(self, reason):
         if self.store is not None:
@@ -72,15 +72,14 @@ class FinewsSpider(Spider):
             yield from requests
         for url in links.category_urls + links.feed_urls:
             if self.on_site(url):
-                callback = self.parse_feed if url in links.feed_urls else self.parse_listing
-                yield Request(url, callback=callback)
+                yield Request(url, callback=self.parse_feed) if url in links.feed_urls else self.listing_request(url)
         if links.post_urls and known == len(links.post_urls) and links.pagination_urls:
             # Listings are newest first: a page of known posts means the rest is known too.
             self.crawler.stats.inc_value("incremental/pagination_stopped")
             return
         for url in links.pagination_urls:
             if self.on_site(url):
-                yield Request(url, callback=self.parse_listing)
+                yield self.listing_request(url)
 
     def parse_feed(self, response):
         for entry in feed_entries(response):
@@ -100,14 +99,26 @@ class FinewsSpider(Spider):
         category, post_id = parts
         requests = []
         if category:  # a page Jekyll published without front matter has no category
-            requests.append(Request(urljoin(self.start_url, f"category/{category}.html"), callback=self.parse_listing))
+            requests.append(self.listing_request(urljoin(self.start_url, f"category/{category}.html")))
         if self.store is not None and self.store.is_known(category, post_id):
             if (category, post_id) not in self.known_seen:  # count each post once, however often linked
                 self.known_seen.add((category, post_id))
                 self.crawler.stats.inc_value("incremental/known_posts_skipped")
         else:
-            requests.append(Request(url, callback=self.parse_post))
+            requests.append(Request(url, callback=self.parse_post, errback=self.post_failed))
         return requests
+
+    def post_failed(self, failure):
+        """A post page that cannot be fetched (HTTP error, timeout, replay miss) is a
+        post found but not archived: it goes into the run report with its reason."""
+        report_drop(self.crawler, failure.request.url, "fetch-failed", failure.getErrorMessage())
+
+    def listing_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_listing, errback=self.listing_failed)
+
+    def listing_failed(self, failure):
+        self.crawler.stats.inc_value("finews/listing_failed")
+        self.logger.warning("Listing failed: %s <%s>", failure.getErrorMessage(), failure.request.url)
 
     def parse_post(self, response):
         post = parse_post_page(response)
