@@ -39,6 +39,12 @@ def report_drop(crawler, url: str, reason: str, detail: str) -> None:
     crawler.signals.send_catch_log(post_dropped, url=url, reason=reason, detail=detail)
 
 
+def report_fetch_failure(crawler, failure) -> None:
+    """For spiders' errbacks on article requests: an article page that could not be
+    fetched (HTTP error, timeout, replay miss) was found but not archived."""
+    report_drop(crawler, failure.request.url, "fetch-failed", failure.getErrorMessage())
+
+
 class RunReport:
     def __init__(self, crawler):
         self.crawler = crawler

@@ -25,7 +25,7 @@ from scrapy import Request, Spider
 
 from crawler.eastmoney import apply_upstream, share_link_request
 from crawler.pages.finews import NotAPost, feed_entries, listing_links, parse_post_page, post_url_parts
-from crawler.report import report_drop
+from crawler.report import report_drop, report_fetch_failure
 from pipelines.dedupe import open_store
 
 
@@ -109,9 +109,7 @@ class FinewsSpider(Spider):
         return requests
 
     def post_failed(self, failure):
-        """A post page that cannot be fetched (HTTP error, timeout, replay miss) is a
-        post found but not archived: it goes into the run report with its reason."""
-        report_drop(self.crawler, failure.request.url, "fetch-failed", failure.getErrorMessage())
+        report_fetch_failure(self.crawler, failure)
 
     def listing_request(self, url: str) -> Request:
         return Request(url, callback=self.parse_listing, errback=self.listing_failed)

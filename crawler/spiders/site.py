@@ -18,14 +18,14 @@ from datetime import datetime
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
-from crawler.encoding import looks_garbled, with_true_encoding
+from crawler.encoding import with_true_encoding
 from crawler.generic import extract_generic
+from crawler.report import report_fetch_failure
 from crawler.sites import (
     SiteProfile,
     detect_profile,
     extract_article,
     extract_listing,
-    html_text,
     load_profiles,
     next_page_url,
     page_kind,
@@ -127,6 +127,9 @@ class SiteSpider(scrapy.Spider):
         self.listing_pages += 1
         return Request(url, callback=self.parse_listing, cb_kwargs={"profile_name": profile.name})
 
+    def article_failed(self, failure):
+        report_fetch_failure(self.crawler, failure)
+
     def parse_listing(self, response: Response, profile_name: str):
         if not self._is_text(response):
             return
@@ -147,6 +150,7 @@ class SiteSpider(scrapy.Spider):
             yield Request(
                 entry.url,
                 callback=self.parse_article,
+                errback=self.article_failed,
                 cb_kwargs={"profile_name": target.name, "listing_date": entry.date_raw},
             )
         following = [next_page_url(response, profile)]
@@ -179,11 +183,6 @@ class SiteSpider(scrapy.Spider):
             post.date_raw = listing_date
             post.extra["date_from"] = "listing"
             self._inc("site/dates/from-listing")
-        reason = looks_garbled(f"{post.title}\n{html_text(post.body)}")
-        if reason:
-            self.logger.warning("dropped, text looks wrongly decoded (%s): %s", reason, response.url)
-            self._inc(f"site/dropped/garbled/{reason}")
-            return
         self._inc("site/articles")
         self._inc(f"site/articles/{profile.name if profile else 'generic'}")
         yield post
