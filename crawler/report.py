@@ -115,15 +115,16 @@ class RunReport:
 
     # --- output -----------------------------------------------------------------------
     def counts(self) -> dict:
+        # Incremental crawls recognise archived posts (and recorded duplicates) before
+        # requesting them: found again, accounted for in an earlier run.
+        known = self.stats.get_value("incremental/known_posts_skipped", 0)
         return {
             "archived": {status: self.archived[status] for status in ARCHIVED},
             "duplicate": len(self.duplicates),
             "dropped": len(self.dropped),
             "related": len(self.related),
-            "found": sum(self.archived.values()) + len(self.duplicates) + len(self.dropped),
-            # Incremental crawls recognise archived posts (and recorded duplicates) before
-            # requesting them: found again, accounted for in an earlier run.
-            "known_skipped": self.stats.get_value("incremental/known_posts_skipped", 0),
+            "known_skipped": known,
+            "found": known + sum(self.archived.values()) + len(self.duplicates) + len(self.dropped),
             "requests": self.stats.get_value("downloader/request_count", 0),
             "replay_misses": self.stats.get_value("replay/miss", 0),
         }
