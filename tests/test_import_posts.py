@@ -15,16 +15,19 @@ def imported(tmp_path_factory):
     posts = shared_path("finews", "posts")
     first = run_scrapy("import-posts", str(posts), "-s", f"ARCHIVE_DIR={archive}")
     second = run_scrapy("import-posts", str(posts), "-s", f"ARCHIVE_DIR={archive}")
-    return archive, posts, first, second
+    for state in (archive / ".state").glob("dedupe.sqlite*"):  # the store and its WAL files
+        state.unlink()
+    rebuilt = run_scrapy("import-posts", str(posts), "-s", f"ARCHIVE_DIR={archive}")
+    return archive, posts, first, second, rebuilt
 
 
 def test_exit_code_says_a_post_was_rejected(imported):
-    _, _, first, _ = imported
+    _, _, first, _, _ = imported
     assert first.returncode == 1, first.stderr[-2000:]
 
 
 def test_broken_post_is_rejected_naming_file_and_missing_fields(imported):
-    archive, posts, first, _ = imported
+    archive, posts, first, _, _ = imported
     assert f"  {(posts / '-202205262391921712.md').resolve().as_uri()}: missing-fields: missing title, date" in (
         first.stdout.splitlines()
     )
@@ -35,7 +38,7 @@ def test_broken_post_is_rejected_naming_file_and_missing_fields(imported):
 
 
 def test_every_canonical_post_is_written_byte_for_byte(imported):
-    archive, posts, _, _ = imported
+    archive, posts, _, _, _ = imported
     canonical = [p.filename for p in manifest_posts(shared_path("finews", "MANIFEST.tsv")) if p.canonical]
     assert len(canonical) == 78
     for name in canonical:
@@ -43,7 +46,7 @@ def test_every_canonical_post_is_written_byte_for_byte(imported):
 
 
 def test_counts_of_the_first_import(imported):
-    _, _, first, _ = imported
+    _, _, first, _, _ = imported
     counts = {line.split()[0]: int(line.split()[1]) for line in first.stdout.splitlines() if line[:1].isalpha()
               and line.split()[1].isdigit()}  # fmt: skip
     # 153 files: 1 rejected, 2 identical-body duplicates (same category), 150 written.
@@ -51,7 +54,7 @@ def test_counts_of_the_first_import(imported):
 
 
 def test_identical_body_pairs_are_recorded_as_duplicates(imported):
-    _, posts, first, _ = imported
+    _, posts, first, _, _ = imported
     lines = first.stdout.splitlines()
     for dup, of in (("202112082206749391", "202112082206748961"), ("202112082206781916", "202112082206672930")):
         uri = (posts / f"2021-12-08-{dup}.md").resolve().as_uri()
@@ -59,8 +62,14 @@ def test_identical_body_pairs_are_recorded_as_duplicates(imported):
 
 
 def test_second_import_changes_nothing(imported):
-    _, _, _, second = imported
+    _, _, _, second, _ = imported
     lines = second.stdout.splitlines()
     assert "imported   0 (new 0, updated 0)" in lines
     assert "unchanged  150" in lines
     assert "duplicate  2" in lines
+
+
+def test_deleted_state_is_rebuilt_from_the_archive_with_the_same_result(imported):
+    _, _, _, second, rebuilt = imported
+    summary = [line for line in rebuilt.stdout.splitlines() if not line.startswith("report")]
+    assert summary == [line for line in second.stdout.splitlines() if not line.startswith("report")]
