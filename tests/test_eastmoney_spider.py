@@ -99,7 +99,8 @@ def test_crawl_archives_the_records_and_retries_the_failed_one(tmp_path):
     stats, report = crawl(site, archive, tmp_path / "run2.log")
     assert posts_in(archive) == expected
     assert stats["eastmoney/text_failed"] == 1  # the empty answer is still empty
-    assert stats["eastmoney/posts/emnews"] == 3
+    assert stats["eastmoney/posts/emnews"] == 1  # only the retried record's text is requested again
+    assert stats["incremental/known_posts_skipped"] == 5  # the archived ones are known before any request
     assert [drop["url"] for drop in report["dropped"] if drop["reason"] == "eastmoney-text-unavailable"] == [
         TEXT + EMPTY_TEXT
     ]

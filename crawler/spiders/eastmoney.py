@@ -3,8 +3,10 @@ as the original archive's script did every five minutes.
 
     scrapy crawl eastmoney [-a feeds=emnews,media,market]
 
-Every record a list gives ends as a yielded post or as a logged and counted drop. A
-record whose text request fails (HTTP error, network error, empty text) is dropped with
+Every record a list gives ends as a yielded post, as a logged and counted drop, or (with
+``INCREMENTAL``, the default) as a known post: one already archived or recorded as a
+duplicate, recognised from the state store before its text is requested. A record whose
+text request fails (HTTP error, network error, empty text) is dropped with
 its reason (``eastmoney/text_failed``); nothing marks it as seen, so the next run, which
 finds it in the list again, requests it again.
 """
@@ -28,6 +30,7 @@ from crawler.eastmoney import (
     text_api_url,
 )
 from crawler.report import report_drop
+from pipelines.dedupe import open_store
 
 
 class EastMoneySpider(scrapy.Spider):
@@ -42,8 +45,11 @@ class EastMoneySpider(scrapy.Spider):
         self.feeds = list(dict.fromkeys(wanted))
         # (feed, post id) of records already requested this run: lists overlap.
         self._requested: set[tuple[str, str]] = set()
+        self.store = None
 
     async def start(self):
+        if self.settings.getbool("INCREMENTAL", True):
+            self.store = open_store(self.settings)
         for feed in self.feeds:
             for url in list_urls(self.settings, feed):
                 yield scrapy.Request(url, callback=self.parse_list, errback=self.list_failed, cb_kwargs={"feed": feed})
@@ -80,6 +86,9 @@ class EastMoneySpider(scrapy.Spider):
                 self.logger.debug("EastMoney %s record %s listed twice <%s>", feed, record.post_id, response.url)
                 continue
             self._requested.add(key)
+            if self.store is not None and self.store.is_known(record.category, record.post_id):
+                stats.inc_value("incremental/known_posts_skipped")
+                continue
             # dont_filter: the feed and a media list name the same article with the same
             # infoCode, hence the same text URL, and each needs its own answer.
             yield scrapy.Request(
@@ -89,6 +98,10 @@ class EastMoneySpider(scrapy.Spider):
                 cb_kwargs={"record": record},
                 dont_filter=True,
             )
+
+    def closed(self, reason):
+        if self.store is not None:
+            self.store.close()
 
     def list_failed(self, failure):
         self.crawler.stats.inc_value("eastmoney/list_failed")
