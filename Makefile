@@ -31,3 +31,4 @@ bench: $(BIN)/scrapy
 	$(BIN)/python bench/bench_dates.py
 	$(BIN)/python bench/bench_dedupe.py
 	$(BIN)/python bench/bench_generic.py
+	$(BIN)/python bench/bench_crawl.py
