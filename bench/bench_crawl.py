@@ -34,8 +34,8 @@ def crawl(snapshot: Path, start_url: str, archive: Path) -> tuple[float, dict]:
     raw = STATS.search(done.stderr).group(1)
     raw = re.sub(r"datetime\.datetime\([^)]*\)", "None", raw)  # start/finish times: not needed here
     stats = ast.literal_eval(raw)
-    # Peak RSS of the largest child so far: each run is at least as big as the last, so
-    # this is the run's own peak (Scrapy's memusage stat only samples once a minute).
+    # The peak RSS of the largest child so far (for the second run: the larger of the
+    # two). Scrapy's memusage stat samples once a minute, too rarely for a short crawl.
     stats["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return wall, stats
 
