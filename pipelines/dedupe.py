@@ -28,6 +28,7 @@ from typing import Protocol
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from pipelines.archive import Archive, state_dir
 from pipelines.fingerprint import body_text, exact_fingerprint, hamming, simhash64
 from pipelines.outcomes import DuplicatePost
 from pipelines.postfile import PostFormatError, read_post_file
@@ -458,8 +459,9 @@ def archive_prints(archive_dir: Path) -> Iterator[PostPrint]:
     original archive's ``-202205262391921712.md``) are skipped with a warning: they
     are not posts a run could have produced. Their crawled URL is unknown (the file
     does not keep it), so archive posts are found by id, article key and body."""
-    for folder in ("_posts", "old_post"):
-        for path in sorted((archive_dir / folder).glob("*.md")):
+    archive = Archive(archive_dir)
+    for folder in (archive.posts_dir, archive.old_posts_dir):
+        for path in sorted(folder.glob("*.md")):
             try:
                 post = read_post_file(path).post
             except (PostFormatError, UnicodeDecodeError, OSError) as exc:
@@ -469,12 +471,6 @@ def archive_prints(archive_dir: Path) -> Iterator[PostPrint]:
                 logger.warning("dedupe: not indexing %s: no id, title, date or category", path)
                 continue
             yield replace(post_print(post), url="")
-
-
-def state_dir(settings) -> Path:
-    """``STATE_DIR``, or ``<ARCHIVE_DIR>/.state`` when it is empty."""
-    configured = settings.get("STATE_DIR") or ""
-    return Path(configured) if configured else Path(settings.get("ARCHIVE_DIR") or "archive") / ".state"
 
 
 def open_store(settings) -> DedupeStore:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from pipelines.archive import Archive
 from pipelines.atomic import write_if_changed
+from pipelines.dates import parse_crawl_time
 from pipelines.outcomes import PostDropped
 from pipelines.postfile import DEFAULT_SITE_URL, post_filename, render_post
 
@@ -42,7 +43,7 @@ class JekyllPostExporter:
 
     def close_spider(self, spider=None):
         if self.keep_days > 0:
-            now = datetime.fromisoformat(self.crawl_time) if self.crawl_time else datetime.now(UTC)
+            now = parse_crawl_time(self.crawl_time) if self.crawl_time else datetime.now(UTC)
             moved = self.archive.move_old_posts(self.keep_days, now)
             for path in moved:
                 self.files[path.stem.split("-", 3)[-1]] = path

@@ -14,6 +14,7 @@ from scrapy import signals
 from scrapy.utils.test import get_crawler
 
 from crawler.items import Post
+from pipelines.archive import state_dir
 from pipelines.dedupe import (
     NEAR_BODY_MAX_DISTANCE,
     NEAR_BODY_MIN_CHARS,
@@ -26,7 +27,6 @@ from pipelines.dedupe import (
     match_kind,
     open_store,
     post_print,
-    state_dir,
 )
 from pipelines.fingerprint import hamming
 from pipelines.outcomes import DuplicatePost
