@@ -16,13 +16,15 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.report import report_drop
+from pipelines.archive import Archive
 from pipelines.postfile import PostFormatError, read_post_file
 
 
 def post_files(src: Path) -> list[Path]:
     """The posts of ``src``: an archive root (``_posts/`` and ``old_post/``) or a flat
     folder of post files."""
-    folders = [src / "_posts", src / "old_post"]
+    archive = Archive(src)
+    folders = [archive.posts_dir, archive.old_posts_dir]
     if not any(folder.is_dir() for folder in folders):
         folders = [src]
     return sorted(path for folder in folders if folder.is_dir() for path in folder.glob("*.md"))
