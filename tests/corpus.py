@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from lxml import html as lxml_html
 
 
 @dataclass(frozen=True)
@@ -39,3 +42,15 @@ def corpus_filenames(predicate=lambda post: True) -> list[str]:
     if not manifest.exists():
         return ["<shared corpus missing>"]
     return [post.filename for post in manifest_posts(manifest) if predicate(post)]
+
+
+def text_of(markup: str) -> str:
+    """The text a reader sees, whitespace runs collapsed."""
+    if not markup.strip():
+        return ""
+    return " ".join(lxml_html.fragment_fromstring(markup, create_parent="div").text_content().split())
+
+
+def text_key(markup: str) -> str:
+    """Tags and all whitespace stripped: what must survive markdown -> HTML -> parse."""
+    return re.sub(r"\s+", "", text_of(markup))

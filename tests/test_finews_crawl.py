@@ -7,23 +7,15 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from lxml import html as lxml_html
 
 from pipelines.postfile import ARCHIVE_TZ, read_post_file
 from tests.conftest import shared_path
-from tests.corpus import manifest_posts
+from tests.corpus import manifest_posts, text_key
 from tests.crawl import run_scrapy
 
 SITE = "https://finews.withounder.com"
 RAW_PAGE = f"{SITE}/2021/12/08/202112082206703990.html"  # front matter Jekyll did not parse; linked nowhere
 CRAWLED = re.compile(r"Crawled \((\d+)\) <GET ([^>]+)>")
-
-
-def text_key(markup: str) -> str:
-    """Tags and all whitespace stripped: what survives markdown -> HTML -> parse."""
-    if not markup.strip():
-        return ""
-    return re.sub(r"\s+", "", lxml_html.fragment_fromstring(markup, create_parent="div").text_content())
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from lxml import html as lxml_html
 from scrapy.http import HtmlResponse, XmlResponse
 
 from crawler.items import Post
@@ -26,6 +25,7 @@ from crawler.pages.finews import (
 )
 from pipelines.postfile import ARCHIVE_TZ, read_post_file
 from tests.conftest import shared_path
+from tests.corpus import text_key, text_of
 
 SITE = "https://finews.withounder.com"
 
@@ -56,18 +56,6 @@ def mirror_page(rel: str) -> HtmlResponse | None:
 
 def parsed(rel: str):
     return parse_post_page(mirror_page(rel)) if MIRROR else None
-
-
-def text_of(markup: str) -> str:
-    """The text a reader sees, whitespace runs collapsed."""
-    if not markup.strip():
-        return ""
-    return " ".join(lxml_html.fragment_fromstring(markup, create_parent="div").text_content().split())
-
-
-def text_key(markup: str) -> str:
-    """Tags and all whitespace stripped: what must survive markdown -> HTML -> parse."""
-    return re.sub(r"\s+", "", text_of(markup))
 
 
 # --- A few real pages, parsed once -----------------------------------------------------
